@@ -1,0 +1,1 @@
+"""Kyufu: pay a municipal benefit to residents through LINE."""

@@ -1,0 +1,1 @@
+"""Shared building blocks: encrypted fields, clock, small helpers."""

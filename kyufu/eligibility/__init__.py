@@ -1,0 +1,1 @@
+"""Eligible lists (対象者リスト): import and matching of applicants."""

@@ -1,0 +1,1 @@
+"""Applications (申請) taken in the LINE chat: forms and the conversation engine."""

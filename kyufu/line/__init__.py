@@ -1,0 +1,1 @@
+"""The LINE channel: webhook intake, event processing and outbound messages."""

@@ -1,0 +1,1 @@
+"""Payouts (給付): budget ledger, state machine and provider clients."""

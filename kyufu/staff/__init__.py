@@ -1,0 +1,1 @@
+"""The staff web UI: login, applications, payouts, dashboard and exports."""

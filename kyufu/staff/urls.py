@@ -1,0 +1,6 @@
+"""URL routes of kyufu.staff."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "staff"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Municipalities (tenants) and their staff memberships and roles."""
