@@ -90,6 +90,9 @@ TEMPLATES = [
     },
 ]
 
+# Local state of the embedded default (SQLite, test databases, screenshots).
+(BASE_DIR / "var").mkdir(exist_ok=True)
+
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'kyufu.sqlite3'}"),
@@ -106,6 +109,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # A file, not memory, so the browser test's live server and worker
+    # threads share one test database through their own connections.
+    # One file per process, so two test runs on one machine do not collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {

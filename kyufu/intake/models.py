@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class Form(models.Model):
     """An application form; `definition` holds the questions as data.
 
-    {"questions": [{"key": "full_name", "type": "name_kanji",
-                    "label": "お名前（漢字）", "prompt": "..."}, ...]}
-    The question types are the keys of kyufu.intake.questions.QUESTION_TYPES.
+    {"version": 1, "questions": [{"key": "full_name", "type": "name_kanji",
+                                  "label": "お名前", "prompt": "..."}, ...]}
+    The question types are the keys of kyufu.intake.questions.QUESTION_TYPES;
+    kyufu.intake.catalog.validate_form_definition checks a definition.
     """
 
     municipality = models.ForeignKey(
@@ -73,7 +74,9 @@ class Application(models.Model):
     class Meta:
         verbose_name = _("application")
         indexes = [
-            models.Index(fields=["programme", "status"], name="application_prog_status"),
+            models.Index(
+                fields=["programme", "status"], name="application_prog_status"
+            ),
             models.Index(
                 fields=["programme", "submitted_at"], name="application_prog_submitted"
             ),
@@ -99,7 +102,7 @@ class Conversation(models.Model):
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="conversation"
     )
-    # {"step": "<question key>" | "confirm" | "edit_menu", "editing": bool}
+    # Read and written only through kyufu.intake.state.
     state = models.JSONField(default=dict)
     status = models.CharField(
         max_length=20,
@@ -117,3 +120,6 @@ class Conversation(models.Model):
                 name="one_active_conversation_per_user",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"conversation #{self.pk} {self.status}"

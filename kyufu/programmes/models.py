@@ -1,5 +1,7 @@
 """A benefit programme (給付事業): who pays how much, until when, and how."""
 
+from datetime import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +55,6 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_open(self, at: "timezone.datetime | None" = None) -> bool:
+    def is_open(self, at: datetime | None = None) -> bool:
         moment = at or timezone.now()
         return self.opens_at <= moment < self.closes_at
