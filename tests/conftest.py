@@ -10,6 +10,7 @@ import socket
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -55,7 +56,12 @@ def run_tasks(db: None) -> Callable[[], int]:
             worker_id="pytest",
             excluded_queue_names=[],
         )
-        worker.run()
+        # The worker drops connections between tasks; inside a test's
+        # transaction that would close the test database's connection.
+        with mock.patch(
+            "django_tasks_db.management.commands.db_worker.close_old_connections"
+        ):
+            worker.run()
         return worker._run_tasks
 
     return run

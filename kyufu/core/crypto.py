@@ -54,6 +54,10 @@ class EncryptedTextField(models.TextField):
 class EncryptedJSONField(models.TextField):
     """A JSON document stored as one Fernet token."""
 
+    # For django-stubs: the attribute holds any JSON value, not a str.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def from_db_value(self, value: str | None, *args: Any) -> Any:
         return None if value is None else json.loads(decrypt(value))
 

@@ -18,3 +18,7 @@ class ChatInput:
     data: str = ""
     # Postback params from a date picker: {"date": "1985-04-12"}.
     params: dict[str, str] = field(default_factory=dict)
+    # For kind "other": LINE's message type ("image", "sticker", …) and the
+    # message id, with which an image can be fetched from the data API.
+    message_type: str = ""
+    message_id: str = ""

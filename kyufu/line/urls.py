@@ -1,6 +1,10 @@
 """URL routes of kyufu.line."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "line"
-urlpatterns: list = []
+urlpatterns = [
+    path("webhook/<uuid:webhook_key>/", views.webhook, name="webhook"),
+]
