@@ -29,6 +29,9 @@ class EligibleListImport(models.Model):
     errors = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.status}"
+
 
 class EligiblePerson(models.Model):
     programme = models.ForeignKey(

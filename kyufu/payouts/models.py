@@ -1,4 +1,4 @@
-"""Payouts: the budget ledger and the payout state machine.
+r"""Payouts: the budget ledger and the payout state machine.
 
 reserved -> issuing -> issued -> delivered
               |  \-> unknown -> (settled by retrying the same request id)
@@ -69,8 +69,9 @@ class Payout(models.Model):
         db_index=True,
     )
     # The provider idempotency key (AGCOD creationRequestId), derived from the
-    # payout and saved before the first provider call.
-    request_id = models.CharField(max_length=40, unique=True, null=True)
+    # payout and saved before the first provider call. NULL only inside the
+    # creating transaction (the id needs the pk), so unique stays meaningful.
+    request_id = models.CharField(max_length=40, unique=True, null=True)  # noqa: DJ001
     provider_reference = models.CharField(max_length=64, blank=True)  # gcId
     # Encrypted, and erased as soon as the resident has it.
     claim_code = EncryptedTextField(null=True, blank=True)
