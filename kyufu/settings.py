@@ -27,8 +27,12 @@ def env_float(name: str, default: float) -> float:
 
 DEBUG = env_bool("KYUFU_DEBUG", False)
 SECRET_KEY = env("KYUFU_SECRET_KEY", "insecure-demo-key-change-me-in-production")
-ALLOWED_HOSTS = [h for h in env("KYUFU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
-CSRF_TRUSTED_ORIGINS = [o for o in env("KYUFU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = [
+    h for h in env("KYUFU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in env("KYUFU_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 
 # Fernet keys (urlsafe base64, 32 bytes) for secrets at rest; the first key
 # encrypts, all keys decrypt, so a new key can be put in front to rotate.

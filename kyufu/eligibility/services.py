@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
@@ -25,7 +25,7 @@ from .models import EligibleListImport, EligiblePerson, ImportStatus
 
 logger = logging.getLogger(__name__)
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 # Enough for staff to see the pattern; a file that is wrong everywhere would
 # otherwise store a million messages.

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
@@ -32,7 +32,7 @@ from .providers import IssueResult, Provider, ProviderError, provider_for
 
 logger = logging.getLogger(__name__)
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = User | AnonymousUser | None
 
 PAID = [PayoutStatus.ISSUED, PayoutStatus.DELIVERED]
 # Seconds between in-process retries with the same request id: 0.5, 1, 2 ...

@@ -1,7 +1,6 @@
 """「戻る」 steps back, 「やめる」 cancels, and an application resumes from the DB."""
 
 # Residents read full-width Japanese punctuation; the replies are compared as sent.
-# ruff: noqa: RUF001
 
 from kyufu.intake.models import (
     Application,

@@ -1,7 +1,6 @@
 """The confirmation lists every answer; 「修正」 re-asks one and comes back."""
 
 # Residents read full-width Japanese punctuation; the replies are compared as sent.
-# ruff: noqa: RUF001
 
 from .conftest import Chat, apply_until_confirmation
 

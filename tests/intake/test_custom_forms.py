@@ -1,7 +1,6 @@
 """Staff-defined forms with free text and choices run through the same engine."""
 
 # Residents read full-width Japanese punctuation; the replies are compared as sent.
-# ruff: noqa: RUF001
 
 from typing import Any
 

@@ -1,7 +1,6 @@
 """A birth date from the date picker or typed in the ways residents type it."""
 
 # Residents read full-width Japanese punctuation; the replies are compared as sent.
-# ruff: noqa: RUF001
 
 from datetime import timedelta
 

@@ -1,7 +1,6 @@
 """Forms are data; a definition is checked before a resident ever sees it."""
 
 # Residents read full-width Japanese punctuation; the replies are compared as sent.
-# ruff: noqa: RUF001
 
 import copy
 from typing import Any

@@ -1,7 +1,6 @@
 """A resident goes from adding the account to a reserved payout in the chat."""
 
 # Residents read full-width Japanese punctuation; the replies are compared as sent.
-# ruff: noqa: RUF001
 
 from datetime import date
 

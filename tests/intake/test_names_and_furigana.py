@@ -1,7 +1,6 @@
 """Names are kept as typed (widths and spaces tidied); furigana becomes katakana."""
 
 # Residents read full-width Japanese punctuation; the replies are compared as sent.
-# ruff: noqa: RUF001
 
 import pytest
 

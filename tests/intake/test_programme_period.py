@@ -1,7 +1,6 @@
 """Outside the application period residents hear the period, and nothing starts."""
 
 # Residents read full-width Japanese punctuation; the replies are compared as sent.
-# ruff: noqa: RUF001
 
 from datetime import datetime, timedelta
 from typing import Any

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
@@ -71,7 +71,7 @@ def _programme(programme_id: int) -> Programme:
         ) from None
 
 
-def _user(username: str) -> AbstractBaseUser:
+def _user(username: str) -> User:
     try:
         return get_user_model().objects.get_by_natural_key(username)
     except get_user_model().DoesNotExist:

@@ -68,7 +68,9 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { draw(true); });
+  // Respect the clerk's "reduce motion" preference (also what screenshots use).
+  var calm = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  document.addEventListener("DOMContentLoaded", function () { draw(!calm); });
   // Anything but a panel (the log-in page after the session ended) reloads
   // the whole page instead of landing inside the dashboard.
   document.addEventListener("htmx:beforeSwap", function (event) {
