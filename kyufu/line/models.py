@@ -135,6 +135,8 @@ class OutboundMessage(models.Model):
     last_error = models.TextField(blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker moved it to "sending"; a stale one was left by a dead worker.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

@@ -29,7 +29,13 @@ from .webhook import IncomingEvent, is_real_reply_token
 
 logger = logging.getLogger(__name__)
 
-MAX_DELIVERY_ATTEMPTS = 5
+MAX_DELIVERY_ATTEMPTS = 5  # replies; their token dies within a minute anyway
+# A push keeps its retry key, so retrying is always safe while LINE still
+# remembers the key (24 hours); stop an hour short of that.
+PUSH_RETRY_WINDOW = timedelta(hours=23)
+MAX_RETRY_DELAY = timedelta(minutes=10)
+# A row claimed longer ago than this was left by a worker that died.
+STALE_CLAIM = timedelta(minutes=5)
 MAX_ERROR_LENGTH = 500
 
 
@@ -105,9 +111,6 @@ def process_user_events(line_user_id: int) -> int:
     lock, so two workers never handle the same event and never overtake an
     earlier event of the same resident.
     """
-    # TODO(recovery): events left pending by a crashed task wait for the
-    # resident's next event; a periodic sweep should queue them again, to be
-    # added with the intake surge benchmark (ROADMAP item 1).
     handled = 0
     while _process_next_event(line_user_id):
         handled += 1
@@ -234,9 +237,6 @@ def send_outbound(outbound: OutboundMessage) -> bool:
 
 def _claim(outbound_id: int) -> OutboundMessage | None:
     """Move the row from pending to sending; None if another worker has it."""
-    # TODO(recovery): a row left in "sending" by a killed worker stays there;
-    # a sweep should return pushes to pending (same retry key) and fail
-    # replies. Until then it is visible to staff as stuck (ROADMAP item 1).
     with transaction.atomic():
         outbound = (
             OutboundMessage.objects.select_for_update(skip_locked=True, of=("self",))
@@ -248,7 +248,8 @@ def _claim(outbound_id: int) -> OutboundMessage | None:
             return None
         outbound.status = OutboundStatus.SENDING
         outbound.attempts += 1
-        outbound.save(update_fields=["status", "attempts"])
+        outbound.claimed_at = timezone.now()
+        outbound.save(update_fields=["status", "attempts", "claimed_at"])
         return outbound
 
 
@@ -319,11 +320,13 @@ def _record_failure(
 
 
 def _may_retry(outbound: OutboundMessage, error: LineApiError) -> bool:
-    if error.permanent or outbound.attempts >= MAX_DELIVERY_ATTEMPTS:
+    if error.permanent:
         return False
+    if outbound.kind == OutboundKind.PUSH:
+        return timezone.now() - outbound.created_at < PUSH_RETRY_WINDOW
     # A reply has no retry key: after an answer that may have been lost, a
     # second reply could reach the resident twice.
-    return outbound.kind == OutboundKind.PUSH or not error.maybe_delivered
+    return outbound.attempts < MAX_DELIVERY_ATTEMPTS and not error.maybe_delivered
 
 
 def _push_instead_of_expired_reply(
@@ -353,8 +356,9 @@ def _enqueue_delivery(outbound_id: int) -> None:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Back off 2, 4, 8, 16 seconds: well inside a reply token's minute."""
-    return timedelta(seconds=2**attempts)
+    """Back off 2, 4, 8, 16 seconds (inside a reply token's minute), then
+    longer for pushes, at most MAX_RETRY_DELAY."""
+    return min(timedelta(seconds=2 ** min(attempts, 20)), MAX_RETRY_DELAY)
 
 
 def _ms_since(started: float) -> int:

@@ -78,6 +78,9 @@ class Payout(models.Model):
     code_expires_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # When a worker last moved it to "issuing"; a stale one was left by a
+    # worker that died mid-call, and is settled as "unknown".
+    claimed_at = models.DateTimeField(null=True, blank=True)
     outbound = models.OneToOneField(
         "line.OutboundMessage",
         null=True,

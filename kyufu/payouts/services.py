@@ -193,10 +193,10 @@ def _claim_for_issuing(payout_id: int) -> Payout | None:
             return None
         payout.transition(PayoutStatus.ISSUING)
         payout.attempts += 1
-        payout.save(update_fields=["status", "attempts"])
-    # TODO(crash): a worker killed here leaves the payout "issuing" with no
-    # task to settle it; add a claimed-at time and a sweeper that moves stale
-    # ones to "unknown" before the worker-kill benchmark (ROADMAP 4).
+        payout.claimed_at = timezone.now()
+        payout.save(update_fields=["status", "attempts", "claimed_at"])
+    # A worker killed from here on leaves the payout "issuing":
+    # recover_stale_payouts settles it through "unknown" with the same id.
     return payout
 
 

@@ -156,12 +156,42 @@ def test_the_delivery_task_retries_later_with_the_same_row(
     assert fake_line.pushed_texts(HANAKO) == ["ギフトコード: AQBC-DEFGHI-JKLM"]
 
 
-def test_transient_failures_stop_at_the_bound(hanako, fake_line) -> None:
-    outbound = services.create_push(hanako, HELLO, purpose="gift_code")
+def test_a_reply_stops_retrying_at_the_bound(hanako, fake_line) -> None:
+    outbound = services.queue_reply(hanako, "r" * 32, HELLO)
     for _ in range(services.MAX_DELIVERY_ATTEMPTS):
-        fake_line.answer(503, "Service unavailable")
+        fake_line.answer(429, "The API rate limit has been exceeded. Try again later.")
         services.send_outbound(outbound)
 
     assert outbound.status == OutboundStatus.FAILED
     assert outbound.attempts == services.MAX_DELIVERY_ATTEMPTS
     assert outbound.messages is None
+
+
+def test_a_push_keeps_retrying_through_a_long_outage(hanako, fake_line) -> None:
+    outbound = services.create_push(hanako, HELLO, purpose="gift_code")
+    for _ in range(services.MAX_DELIVERY_ATTEMPTS * 3):
+        fake_line.answer(503, "Service unavailable")
+        assert services.send_outbound(outbound) is False
+
+    assert outbound.status == OutboundStatus.PENDING
+    assert services.send_outbound(outbound) is True
+    assert fake_line.pushed_texts(HANAKO) == ["ギフトコード: AQBC-DEFGHI-JKLM"]
+
+
+def test_a_push_gives_up_before_line_forgets_its_retry_key(hanako, fake_line) -> None:
+    outbound = services.create_push(hanako, HELLO, purpose="gift_code")
+    OutboundMessage.objects.filter(pk=outbound.pk).update(
+        created_at=timezone.now() - services.PUSH_RETRY_WINDOW
+    )
+    outbound.refresh_from_db()
+    fake_line.answer(503, "Service unavailable")
+
+    assert services.send_outbound(outbound) is False
+    assert outbound.status == OutboundStatus.FAILED
+    assert outbound.messages is None
+
+
+def test_retry_delays_grow_but_stay_bounded() -> None:
+    assert services.retry_delay(1) == timedelta(seconds=2)
+    assert services.retry_delay(4) == timedelta(seconds=16)
+    assert services.retry_delay(50) == services.MAX_RETRY_DELAY
