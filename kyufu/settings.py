@@ -93,9 +93,6 @@ TEMPLATES = [
     },
 ]
 
-# Local state of the embedded default (SQLite, test databases, screenshots).
-(BASE_DIR / "var").mkdir(exist_ok=True)
-
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'kyufu.sqlite3'}"),
@@ -146,6 +143,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns without it
 # Front-end libraries come from the npm registry (package.json); Django
 # serves their dist folders directly, nothing is copied by hand.
 NODE_MODULES = BASE_DIR / "node_modules"

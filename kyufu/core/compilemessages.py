@@ -41,6 +41,11 @@ def parse_po(text: str) -> list[PoEntry]:
                 entries.append(entry)
             entry, field = PoEntry(), None
             continue
+        starts_entry = line.startswith(("msgctxt", "msgid ", "#"))
+        if starts_entry and entry.msgstr and field is not None:
+            # A new entry without a blank line before it.
+            entries.append(entry)
+            entry, field = PoEntry(), None
         if line.startswith("#,") and "fuzzy" in line:
             entry.fuzzy = True
         if line.startswith("#"):
