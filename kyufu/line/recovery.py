@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from kyufu.core.tasks import enqueue_unless_live
+
 from . import services, tasks
 from .models import (
     EventStatus,
@@ -34,11 +36,13 @@ def recover_stale_events(now: datetime | None = None) -> int:
             status=EventStatus.PENDING, received_at__lt=cutoff, line_user__isnull=False
         ).values_list("line_user_id", flat=True)
     )
-    for line_user_id in user_ids:
-        tasks.process_line_user_events.enqueue(line_user_id)
-    if user_ids:
-        logger.warning("requeued stale events", extra={"residents": len(user_ids)})
-    return len(user_ids)
+    queued = sum(
+        enqueue_unless_live(tasks.process_line_user_events, line_user_id)
+        for line_user_id in user_ids
+    )
+    if queued:
+        logger.warning("requeued stale events", extra={"residents": queued})
+    return queued
 
 
 def recover_stale_sends(now: datetime | None = None) -> int:
@@ -69,7 +73,7 @@ def _settle_stale_send(outbound_id: int, cutoff: datetime) -> int:
         outbound.last_error = "worker stopped while sending"
         if outbound.kind == OutboundKind.PUSH:
             outbound.status = OutboundStatus.PENDING
-            tasks.deliver_outbound.enqueue(outbound.pk)
+            enqueue_unless_live(tasks.deliver_outbound, outbound.pk)
         else:
             outbound.status = OutboundStatus.FAILED
             outbound.messages = None

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kyufu.core.tasks import enqueue_unless_live
 from kyufu.line.models import OutboundStatus
 
 from . import tasks
@@ -57,18 +58,21 @@ def _settle_stale_issuing(payout_id: int, cutoff: datetime) -> int:
 
 
 def _requeue_lost_deliveries(cutoff: datetime) -> int:
-    # No push row yet (the delivery task died before creating it), or LINE
-    # has the push but the payout was never marked delivered. A pending push
-    # has its own retry chain and is left to it.
+    # An issued code whose delivery task is gone: it died before creating
+    # the push, before claiming it, or after LINE took it but before the
+    # payout was marked delivered. A push that failed for good waits for
+    # staff (redeliver), not for the sweep.
     lost = Payout.objects.filter(
-        Q(outbound__isnull=True) | Q(outbound__status=OutboundStatus.SENT),
+        Q(outbound__isnull=True)
+        | Q(outbound__status__in=[OutboundStatus.PENDING, OutboundStatus.SENT]),
         status=PayoutStatus.ISSUED,
         issued_at__lt=cutoff,
         application__line_user__isnull=False,
     ).values_list("pk", flat=True)
-    payout_ids = list(lost)
-    for payout_id in payout_ids:
-        tasks.deliver_gift_code.enqueue(payout_id)
-    if payout_ids:
-        logger.warning("requeued lost deliveries", extra={"payouts": len(payout_ids)})
-    return len(payout_ids)
+    queued = sum(
+        enqueue_unless_live(tasks.deliver_gift_code, payout_id)
+        for payout_id in list(lost)
+    )
+    if queued:
+        logger.warning("requeued lost deliveries", extra={"payouts": queued})
+    return queued

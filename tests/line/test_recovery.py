@@ -89,3 +89,19 @@ def test_a_reply_left_sending_is_failed_not_risked_twice(
     assert outbound.status == OutboundStatus.FAILED
     assert outbound.messages is None
     assert fake_line.requests == []
+
+
+def test_the_sweep_does_not_pile_copies_onto_a_backlog(post_webhook, engine) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    post_webhook(body_of(text(HANAKO, "こんにちは")))
+    event = WebhookEvent.objects.get()
+    _age(WebhookEvent, event.pk, received_at=timezone.now() - timedelta(minutes=3))
+
+    for _ in range(5):
+        recovery.recover_stale_events()
+
+    processing = DBTaskResult.objects.filter(
+        task_path__endswith="process_line_user_events"
+    )
+    assert processing.count() == 1

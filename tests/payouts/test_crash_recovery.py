@@ -143,3 +143,37 @@ def test_the_sweep_keeps_exactly_one_next_run_queued(db: None) -> None:
         task_path="kyufu.core.tasks.sweep_stale_work", status="READY"
     )
     assert waiting.count() == 1
+
+
+def test_killed_after_creating_the_push_before_claiming_it(
+    sandbox: Sandbox, payout: Payout, run_tasks: Callable[[], int]
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    services.issue_payout(payout.pk)
+    assert services._prepare_delivery(payout.pk) is not None
+    DBTaskResult.objects.filter(task_path__endswith="deliver_gift_code").update(
+        status="RUNNING", started_at=timezone.now() - timedelta(minutes=6)
+    )
+    five_minutes_pass(Payout, payout.pk, "issued_at")
+
+    sweep_then_work(run_tasks)
+
+    payout.refresh_from_db()
+    assert payout.status == "delivered"
+    assert len(gift_messages(sandbox, payout)) == 1
+
+
+def test_the_sweep_does_not_pile_copies_onto_a_backlog(
+    sandbox: Sandbox, payout: Payout
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    services.issue_payout(payout.pk)  # queues its delivery, not yet run
+    five_minutes_pass(Payout, payout.pk, "issued_at")
+    deliveries = DBTaskResult.objects.filter(task_path__endswith="deliver_gift_code")
+
+    for _ in range(5):
+        sweep_stale_work.call()
+
+    assert deliveries.count() == 1
