@@ -350,6 +350,7 @@ def _pay(application: Application, programme: Programme) -> list[Message]:
             application.pk,
             extra={"application_id": application.pk, "programme_id": programme.pk},
         )
+        application.match_note = "budget_exhausted"
         return _conclude(
             application,
             ApplicationStatus.NEEDS_REVIEW,

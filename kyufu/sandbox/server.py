@@ -31,9 +31,9 @@ DEMO_ACCESS_TOKEN = "demo-access-token"  # noqa: S105
 DEMO_AGCOD_ACCESS_KEY = "AKIDEXAMPLEKYUFU"
 DEMO_AGCOD_SECRET_KEY = "kyufu-demo-secret-key"  # noqa: S105
 DEMO_AGCOD_PARTNER_ID = "Kyufu"
-DEFAULT_WEBHOOK_URL = (
-    "http://127.0.0.1:8000/line/webhook/00000000-0000-4000-8000-000000000001/"
-)
+DEMO_WEBHOOK_KEY = "00000000-0000-4000-8000-000000000001"
+DEFAULT_WEBHOOK_URL = f"http://127.0.0.1:8000/line/webhook/{DEMO_WEBHOOK_KEY}/"
+DEMO_ACCOUNT_NAME = "デモ市 公式アカウント"
 
 # Environment variable -> (Sandbox keyword, default).
 ENVIRONMENT: dict[str, tuple[str, str]] = {
@@ -44,6 +44,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "KYUFU_DEMO_LINE_CHANNEL_SECRET": ("channel_secret", DEMO_CHANNEL_SECRET),
     "KYUFU_DEMO_LINE_ACCESS_TOKEN": ("access_token", DEMO_ACCESS_TOKEN),
     "KYUFU_DEMO_LINE_BOT_USER_ID": ("bot_user_id", DEFAULT_BOT_USER_ID),
+    "KYUFU_DEMO_ACCOUNT_NAME": ("account_name", DEMO_ACCOUNT_NAME),
     "AGCOD_ACCESS_KEY_ID": ("agcod_access_key", DEMO_AGCOD_ACCESS_KEY),
     "AGCOD_SECRET_ACCESS_KEY": ("agcod_secret_key", DEMO_AGCOD_SECRET_KEY),
     "AGCOD_PARTNER_ID": ("agcod_partner_id", DEMO_AGCOD_PARTNER_ID),
@@ -59,6 +60,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
     for variable, (keyword, default) in ENVIRONMENT.items():
         value = environ.get(variable) or default
         settings[keyword] = int(value) if keyword in _INTEGER_SETTINGS else value
+    if not environ.get("KYUFU_SANDBOX_WEBHOOK_URL"):
+        # Follow the demo channel's webhook key, as seed_demo does.
+        key = environ.get("KYUFU_DEMO_WEBHOOK_KEY") or DEMO_WEBHOOK_KEY
+        settings["webhook_url"] = f"http://127.0.0.1:8000/line/webhook/{key}/"
     return settings
 
 

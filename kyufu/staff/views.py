@@ -45,6 +45,23 @@ PAGE_SIZE = 50
 TIMELINE_LABELS = {
     "application.viewed": gettext_lazy("Viewed by staff"),
     "payout.created": gettext_lazy("Payout reserved"),
+    "payout.issued": gettext_lazy("Gift code issued"),
+    "payout.delivered": gettext_lazy("Gift code delivered in LINE"),
+    "payout.unknown": gettext_lazy("Provider outcome unknown, will retry"),
+    "payout.failed": gettext_lazy("Payout failed"),
+    "payout.delivery_failed": gettext_lazy("Gift code could not be delivered"),
+    "payout.redelivered": gettext_lazy("Gift code sent again"),
+}
+
+# Reason codes written by matching and submission, as a clerk reads them.
+MATCH_NOTES = {
+    "furigana+birth_date": gettext_lazy("Matched on furigana and birth date"),
+    "furigana+birth_date:several": gettext_lazy(
+        "Several eligible people share this furigana and birth date"
+    ),
+    "furigana+birth_date:none": gettext_lazy("Not on the eligible list"),
+    "missing:furigana_or_birth_date": gettext_lazy("Furigana or birth date missing"),
+    "budget_exhausted": gettext_lazy("Eligible, but the programme budget is used up"),
 }
 
 
@@ -150,6 +167,7 @@ def application_detail(
         "answers": _answers(application),
         "payout": payout,
         "timeline": _timeline(application, payout),
+        "match_note": MATCH_NOTES.get(application.match_note, application.match_note),
     }
     return render(request, "staff/application_detail.html", context)
 

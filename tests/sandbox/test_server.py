@@ -26,6 +26,7 @@ def test_environment_defaults_match_the_demo():
         "channel_secret": "demo-channel-secret",
         "access_token": "demo-access-token",
         "bot_user_id": DEFAULT_BOT_USER_ID,
+        "account_name": "デモ市 公式アカウント",
         "agcod_access_key": "AKIDEXAMPLEKYUFU",
         "agcod_secret_key": "kyufu-demo-secret-key",
         "agcod_partner_id": "Kyufu",

@@ -46,7 +46,7 @@ def test_the_page_shows_answers_match_person_and_payout(
         "山田 花子",
         "フリガナ",
         "昭和60年",  # the birth date as the intake form shows it
-        "furigana+birth_date",
+        "フリガナと生年月日で対象者と一致",
         hanako.resident_code,
         "送付済み",
         "10,000 円",

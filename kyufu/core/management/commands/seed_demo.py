@@ -78,9 +78,10 @@ class Command(BaseCommand):
         key = uuid.UUID(
             _env("KYUFU_DEMO_WEBHOOK_KEY", "00000000-0000-4000-8000-000000000001")
         )
-        channel = LineChannel.objects.filter(webhook_key=key).first()
+        channel = LineChannel.objects.filter(municipality=municipality).first()
         if channel is None:
-            channel = LineChannel(municipality=municipality, webhook_key=key)
+            channel = LineChannel(municipality=municipality)
+        channel.webhook_key = key
         channel.name = "デモ市 公式アカウント"
         channel.channel_id = "2000000000"
         channel.bot_user_id = _env(
@@ -110,7 +111,8 @@ class Command(BaseCommand):
             line_channel=channel,
             form=form,
             name="デモ市 子育て応援給付金",
-            budget_yen=50_000,
+            # Room for 10 of the 8 people on the demo list.
+            budget_yen=100_000,
             amount_yen=10_000,
             opens_at=now - timedelta(days=1),
             closes_at=now + timedelta(days=60),
