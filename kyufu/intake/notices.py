@@ -132,12 +132,10 @@ def retry(programme: Programme) -> Message:
 
 
 def already_applied(programme: Programme) -> list[Message]:
-    return [
-        text(
-            _("We have already received your application for %(programme)s.")
-            % {"programme": programme.name}
-        )
-    ]
+    lead = _("We have already received your application for %(programme)s.") % {
+        "programme": programme.name
+    }
+    return [text(_contact(programme, lead))]
 
 
 def ask_the_office(programme: Programme) -> list[Message]:

@@ -204,7 +204,13 @@ def _outside_conversation(line_user: LineUser, fields: dict[str, str]) -> list[M
         ).exists()
     ):
         return [notices.already_done()]
-    return notices.help_text(programme_for_channel(line_user.channel))
+    programme = programme_for_channel(line_user.channel)
+    if programme is not None:
+        # Someone who already applied needs the office, not another button.
+        refusal = _refusal(line_user, programme)
+        if refusal:
+            return refusal
+    return notices.help_text(programme)
 
 
 def _form_errors(programme: Programme) -> list[str]:

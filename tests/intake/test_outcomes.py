@@ -111,7 +111,10 @@ def test_applying_again_after_submission_is_refused(hanako: Chat) -> None:
     apply_until_confirmation(hanako)
     hanako.tap("送信")
     hanako.say("申請する")
-    assert hanako.text() == "「子育て応援給付金」の申請はすでに受け付けています。"
+    assert hanako.text() == (
+        "「子育て応援給付金」の申請はすでに受け付けています。\n"
+        "ご不明な点はかもめ市の担当窓口へお問い合わせください。"
+    )
     assert Application.objects.count() == 1
 
 

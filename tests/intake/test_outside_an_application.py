@@ -77,3 +77,20 @@ def test_a_programme_of_another_channel_is_never_started(
     data = f"action=apply&programme={elsewhere.pk}"
     hanako.send(ChatInput(kind="postback", data=data))
     assert hanako.application().programme == programme
+
+
+def test_after_applying_a_message_points_to_the_office_not_the_button(
+    hanako: Chat,
+) -> None:
+    from .conftest import apply_until_confirmation
+
+    apply_until_confirmation(hanako)
+    hanako.tap("送信")
+
+    hanako.say("ギフトコードがみつかりません")
+
+    assert hanako.text() == (
+        "「子育て応援給付金」の申請はすでに受け付けています。\n"
+        "ご不明な点はかもめ市の担当窓口へお問い合わせください。"
+    )
+    assert "申請する" not in hanako.labels()
