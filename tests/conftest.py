@@ -130,26 +130,17 @@ def channel(municipality: Any) -> Any:
 
 @pytest.fixture
 def programme(municipality: Any, channel: Any) -> Any:
-    from kyufu.intake.catalog import default_form_definition
-    from kyufu.intake.models import Form
-    from kyufu.programmes.models import Programme
+    from kyufu.programmes.services import create_programme
 
-    form = Form.objects.create(
-        municipality=municipality,
-        name="子育て応援給付金 申請フォーム",
-        definition=default_form_definition(),
-    )
     now = timezone.now()
-    return Programme.objects.create(
-        municipality=municipality,
+    return create_programme(
+        municipality,
         line_channel=channel,
-        form=form,
         name="子育て応援給付金",
         budget_yen=30_000,
         amount_yen=10_000,
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=30),
-        auto_payout=True,
         terms="給付金の支給のために、入力された情報を市が利用することに同意します。",
     )
 

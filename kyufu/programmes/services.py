@@ -1,12 +1,63 @@
-"""Finding the programme a resident's LINE channel is taking applications for."""
+"""Setting up programmes, and finding the one a resident's channel applies to."""
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
 from django.utils import timezone
 
+from kyufu.audit.services import record
+from kyufu.intake.catalog import default_form_definition
+from kyufu.intake.models import Form
 from kyufu.line.models import LineChannel
+from kyufu.tenants.models import Municipality
 
 from .models import Programme
+
+
+@transaction.atomic
+def create_programme(
+    municipality: Municipality,
+    *,
+    name: str,
+    budget_yen: int,
+    amount_yen: int,
+    opens_at: datetime,
+    closes_at: datetime,
+    line_channel: LineChannel | None = None,
+    terms: str = "",
+    auto_payout: bool = True,
+    form_definition: dict[str, Any] | None = None,
+    actor: User | AnonymousUser | None = None,
+) -> Programme:
+    """A programme with its own application form (the default one unless given)."""
+    form = Form.objects.create(
+        municipality=municipality,
+        name=f"{name} 申請フォーム",
+        definition=form_definition or default_form_definition(),
+    )
+    programme = Programme.objects.create(
+        municipality=municipality,
+        line_channel=line_channel,
+        form=form,
+        name=name,
+        budget_yen=budget_yen,
+        amount_yen=amount_yen,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        auto_payout=auto_payout,
+        terms=terms,
+    )
+    after = {"name": name, "budget_yen": budget_yen, "amount_yen": amount_yen}
+    record(
+        "programme.created",
+        programme,
+        municipality=municipality,
+        actor=actor,
+        after=after,
+    )
+    return programme
 
 
 def programme_for_channel(

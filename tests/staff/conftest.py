@@ -7,10 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kyufu.intake.catalog import default_form_definition
-from kyufu.intake.models import Application, ApplicationStatus, Form
+from kyufu.intake.models import Application, ApplicationStatus
 from kyufu.payouts.models import Payout, PayoutStatus
-from kyufu.programmes.models import Programme
+from kyufu.programmes.services import create_programme
 
 PASSWORD = "correct-horse-battery"
 
@@ -66,15 +65,9 @@ def login(client: Client) -> Any:
 @pytest.fixture
 def other_programme(other_municipality: Any) -> Any:
     """うみべ町's own programme, which no かもめ市 page may show."""
-    form = Form.objects.create(
-        municipality=other_municipality,
-        name="うみべ町 申請フォーム",
-        definition=default_form_definition(),
-    )
     now = timezone.now()
-    return Programme.objects.create(
-        municipality=other_municipality,
-        form=form,
+    return create_programme(
+        other_municipality,
         name="うみべ町 物価高騰対策給付金",
         budget_yen=1_000_000,
         amount_yen=30_000,

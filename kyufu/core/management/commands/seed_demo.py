@@ -17,10 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from kyufu.eligibility.services import import_eligible_list
-from kyufu.intake.catalog import default_form_definition
-from kyufu.intake.models import Form
 from kyufu.line.models import LineChannel
 from kyufu.programmes.models import Programme
+from kyufu.programmes.services import create_programme
 from kyufu.tenants.models import Municipality, StaffMembership, StaffRole
 
 DEMO_PASSWORD = "kyufu-demo-2026"  # noqa: S105 - printed in the README on purpose
@@ -100,23 +99,16 @@ class Command(BaseCommand):
         ).first()
         if programme is not None:
             return programme
-        form = Form.objects.create(
-            municipality=municipality,
-            name="デモ給付金 申請フォーム",
-            definition=default_form_definition(),
-        )
         now = timezone.now()
-        return Programme.objects.create(
-            municipality=municipality,
-            line_channel=channel,
-            form=form,
+        return create_programme(
+            municipality,
             name="デモ市 子育て応援給付金",
+            line_channel=channel,
             # Room for 10 of the 8 people on the demo list.
             budget_yen=100_000,
             amount_yen=10_000,
             opens_at=now - timedelta(days=1),
             closes_at=now + timedelta(days=60),
-            auto_payout=True,
             terms=(
                 "給付金の支給のため、入力された氏名・生年月日を市の住民情報と"
                 "照合することに同意します。"
