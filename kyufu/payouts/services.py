@@ -2,7 +2,8 @@
 
 create_payout reserves under a lock on the programme row; issue_payout and
 deliver_gift_code run in the worker, claim their row in a short transaction
-and call the outside service with no transaction open.
+and call the outside service with no transaction open. A push LINE refuses
+for good waits for staff: redeliver_gift_code sends the code again.
 """
 
 import logging
@@ -15,8 +16,9 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
-from django.utils import timezone
+from django.db.models import F, Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from kyufu.audit.services import record
 from kyufu.intake.models import Application, ApplicationStatus
@@ -177,9 +179,14 @@ def issue_payout(payout_id: int) -> Payout | None:
     if payout is None:
         logger.info("payout not claimable, skipped", extra={"payout_id": payout_id})
         return None
+    # A claim starts from "reserved" once (attempts then 1); every later one
+    # settles an earlier unknown outcome, whose card may exist.
+    settling = payout.attempts > 1
     outcome = _call_with_retries(provider_for(payout.method), payout)
     if isinstance(outcome, IssueResult):
         return _mark_issued(payout, outcome)
+    if settling:
+        outcome = _still_unknown(outcome)
     if outcome.permanent and not outcome.outcome_unknown:
         return _mark_failed(payout, outcome)
     return _mark_unknown(payout, outcome)
@@ -203,7 +210,7 @@ def _claim_for_issuing(payout_id: int) -> Payout | None:
 def _call_with_retries(
     provider: Provider, payout: Payout
 ) -> IssueResult | ProviderError:
-    error: ProviderError | None = None
+    errors: list[ProviderError] = []
     for attempt in range(1, settings.AGCOD_MAX_ATTEMPTS + 1):
         if attempt > 1:
             time.sleep(RETRY_BACKOFF_SECONDS * 2 ** (attempt - 2))
@@ -211,11 +218,27 @@ def _call_with_retries(
         try:
             return _call_once(provider, payout)
         except ProviderError as exc:
-            error = exc
+            errors.append(exc)
             if exc.permanent:
                 break
-    assert error is not None
-    return error
+    if any(error.outcome_unknown for error in errors):
+        return _still_unknown(errors[-1])
+    return errors[-1]
+
+
+def _still_unknown(error: ProviderError) -> ProviderError:
+    """After an unknown outcome, no later refusal can fail the payout.
+
+    The card may exist: only the same request id, repeated until the
+    provider answers it, settles that (invariant 4).
+    """
+    if error.outcome_unknown:
+        return error
+    return ProviderError(
+        f"{_describe(error)} (an earlier attempt may have issued it)",
+        permanent=error.permanent,
+        outcome_unknown=True,
+    )
 
 
 def _call_once(provider: Provider, payout: Payout) -> IssueResult:
@@ -234,29 +257,44 @@ def _call_once(provider: Provider, payout: Payout) -> IssueResult:
 
 def _count_attempt(payout: Payout) -> None:
     payout.attempts += 1
-    Payout.objects.filter(pk=payout.pk).update(attempts=payout.attempts)
+    Payout.objects.filter(pk=payout.pk).update(attempts=F("attempts") + 1)
 
 
 def _ms_since(started: float) -> int:
     return round((time.monotonic() - started) * 1000)
 
 
-def _mark_issued(payout: Payout, result: IssueResult) -> Payout:
+def _mark_issued(claimed: Payout, result: IssueResult) -> Payout:
     with transaction.atomic():
+        payout, ours = _lock_claim(claimed)
+        if not ours:
+            return payout
         payout.transition(PayoutStatus.ISSUED)
         payout.provider_reference = result.provider_reference
         payout.claim_code = result.claim_code
         payout.code_expires_at = result.code_expires_at
         payout.issued_at = timezone.now()
         payout.last_error = ""
-        payout.save()
+        payout.save(
+            update_fields=[
+                "status",
+                "provider_reference",
+                "claim_code",
+                "code_expires_at",
+                "issued_at",
+                "last_error",
+            ]
+        )
         tasks.deliver_gift_code.enqueue(payout.pk)
         _audit_system(payout, "payout.issued")
     return payout
 
 
-def _mark_failed(payout: Payout, error: ProviderError) -> Payout:
+def _mark_failed(claimed: Payout, error: ProviderError) -> Payout:
     with transaction.atomic():
+        payout, ours = _lock_claim(claimed)
+        if not ours:
+            return payout
         payout.transition(PayoutStatus.FAILED)
         payout.last_error = _describe(error)
         payout.save(update_fields=["status", "last_error"])
@@ -265,9 +303,12 @@ def _mark_failed(payout: Payout, error: ProviderError) -> Payout:
     return payout
 
 
-def _mark_unknown(payout: Payout, error: ProviderError) -> Payout:
-    delay = min(UNKNOWN_RETRY_STEP * payout.attempts, UNKNOWN_RETRY_MAX)
+def _mark_unknown(claimed: Payout, error: ProviderError) -> Payout:
     with transaction.atomic():
+        payout, ours = _lock_claim(claimed)
+        if not ours:
+            return payout
+        delay = min(UNKNOWN_RETRY_STEP * payout.attempts, UNKNOWN_RETRY_MAX)
         payout.transition(PayoutStatus.UNKNOWN)
         payout.last_error = _describe(error)
         payout.save(update_fields=["status", "last_error"])
@@ -280,6 +321,26 @@ def _mark_unknown(payout: Payout, error: ProviderError) -> Payout:
         extra={"payout_id": payout.pk},
     )
     return payout
+
+
+def _lock_claim(claimed: Payout) -> tuple[Payout, bool]:
+    """Lock the row; is it still "issuing" under this worker's claim?
+
+    A worker slower than recovery.STALE_CLAIM finds its payout moved to
+    "unknown" by the sweep, perhaps claimed again (a new claimed_at) and
+    settled by another worker: its late answer must change nothing. The
+    provider answers the same request id with the same card, so nothing is
+    lost by dropping it. Call inside a transaction.
+    """
+    payout = Payout.objects.select_for_update().get(pk=claimed.pk)
+    still_ours = payout.claimed_at == claimed.claimed_at
+    if payout.status == PayoutStatus.ISSUING and still_ours:
+        return payout, True
+    logger.warning(
+        "late provider answer dropped: the payout moved on",
+        extra={"payout_id": payout.pk, "status": payout.status},
+    )
+    return payout, False
 
 
 def _describe(error: ProviderError) -> str:
@@ -300,14 +361,59 @@ def deliver_gift_code(payout_id: int) -> bool:
     if line_services.send_outbound(outbound):
         _mark_delivered(payout_id)
         return True
-    outbound.refresh_from_db(fields=["status", "last_error"])
     if outbound.status == OutboundStatus.FAILED:
-        _note_delivery_failure(payout_id, outbound.last_error)
+        # Refused for good (the resident blocked the account, say): a failed
+        # push is never sent again; pushing anew is for staff to decide
+        # (redeliver_gift_code).
+        _record_delivery_failure(payout_id, outbound)
         return False
     run_after = timezone.now() + DELIVERY_RETRY_DELAY
     tasks.deliver_gift_code.using(run_after=run_after).enqueue(payout_id)
     logger.info("gift code push pending, retrying", extra={"payout_id": payout_id})
     return False
+
+
+def redeliver_gift_code(payout: Payout, *, actor: Actor) -> Payout:
+    """Staff push the code again after LINE refused the first push for good.
+
+    A new push with a new retry key: the failed one may never be sent again.
+    Only while the payout is issued and still holds its code.
+    """
+    if actor is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = (
+            Payout.objects.select_for_update(of=("self",))
+            .select_related("outbound", "application__line_user", "programme")
+            .get(pk=payout.pk)
+        )
+        _check_actor(actor, locked.programme)
+        _check_redeliverable(locked)
+        before = _snapshot(locked)
+        locked.outbound = _create_gift_push(locked)
+        locked.last_error = ""
+        locked.save(update_fields=["outbound", "last_error"])
+        tasks.deliver_gift_code.enqueue(locked.pk)
+        record(
+            "payout.redelivered",
+            locked,
+            municipality=locked.programme.municipality,
+            actor=actor,
+            before=before,
+            after=_snapshot(locked),
+        )
+    logger.info("gift code push queued again", extra={"payout_id": locked.pk})
+    return locked
+
+
+def _check_redeliverable(payout: Payout) -> None:
+    failed = payout.outbound is not None and (
+        payout.outbound.status == OutboundStatus.FAILED
+    )
+    if payout.status != PayoutStatus.ISSUED or not failed:
+        raise PayoutRefused(_("only a code whose LINE message failed can be resent"))
+    if payout.claim_code is None or payout.application.line_user is None:
+        raise PayoutRefused(_("this payout has no code or LINE account to send to"))
 
 
 def _prepare_delivery(payout_id: int) -> OutboundMessage | None:
@@ -323,18 +429,22 @@ def _prepare_delivery(payout_id: int) -> OutboundMessage | None:
             return None
         if payout.outbound is not None:
             return payout.outbound
-        line_user = payout.application.line_user
-        if line_user is None or payout.claim_code is None:
+        if payout.application.line_user is None or payout.claim_code is None:
             # TODO(paper): paper applicants get their code from staff; a
             # hand-over flow comes with paper applications (ROADMAP 2).
             _note_delivery_failure(payout_id, "no LINE account to deliver to")
             return None
-        message = gift_code_message(payout, payout.claim_code)
-        payout.outbound = line_services.create_push(
-            line_user, [message], purpose="gift_code"
-        )
+        payout.outbound = _create_gift_push(payout)
         payout.save(update_fields=["outbound"])
     return payout.outbound
+
+
+def _create_gift_push(payout: Payout) -> OutboundMessage:
+    line_user = payout.application.line_user
+    assert line_user is not None and payout.claim_code is not None
+    with translation.override(settings.LANGUAGE_CODE):
+        message = gift_code_message(payout, payout.claim_code)
+    return line_services.create_push(line_user, [message], purpose="gift_code")
 
 
 def _mark_delivered(payout_id: int) -> None:
@@ -347,12 +457,38 @@ def _mark_delivered(payout_id: int) -> None:
         # The resident has it; Amazon forbids keeping codes (invariant 5).
         payout.claim_code = None
         payout.last_error = ""
-        payout.save()
+        payout.save(
+            update_fields=["status", "delivered_at", "claim_code", "last_error"]
+        )
         Application.objects.filter(pk=payout.application_id).update(
             status=ApplicationStatus.PAID
         )
         _audit_system(payout, "payout.delivered")
     logger.info("gift code delivered", extra={"payout_id": payout_id})
+
+
+def _record_delivery_failure(payout_id: int, outbound: OutboundMessage) -> None:
+    """LINE refused the push for good: staff must see it and hand the code over.
+
+    The payout stays issued (the card exists and is paid for) and keeps its
+    encrypted code for redeliver_gift_code or a hand-over by staff.
+    """
+    reason = f"delivery: {outbound.last_error}"
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout_id)
+        current = payout.outbound_id == outbound.pk
+        noted = payout.last_error == reason
+        if payout.status != PayoutStatus.ISSUED or not current or noted:
+            return  # another push took its place, or an earlier run noted it
+        # TODO(retention): erase undelivered codes after N days once staff
+        # hand-over exists (ROADMAP 4/7).
+        payout.last_error = reason
+        payout.save(update_fields=["last_error"])
+        _audit_system(payout, "payout.delivery_failed")
+    logger.warning(
+        "gift code push failed for good",
+        extra={"payout_id": payout_id, "outbound_id": outbound.pk},
+    )
 
 
 def _note_delivery_failure(payout_id: int, reason: str) -> None:
@@ -373,6 +509,7 @@ def _snapshot(payout: Payout) -> dict[str, Any]:
         "request_id": payout.request_id,
         "attempts": payout.attempts,
         "provider_reference": payout.provider_reference,
+        "outbound_id": payout.outbound_id,
     }
 
 

@@ -28,7 +28,9 @@ SERVICE = "AGCODService"
 TARGET_PREFIX = "com.amazonaws.agcod.AGCODService."
 CURRENCY = "JPY"
 # F400 and throttling ask for a resend; F100/F500 are Amazon-side faults whose
-# effect is not known, so the same request id is retried later, not now.
+# effect is not known, so the same request id is retried later, not now. Only
+# an answer with an Amazon error code (F200, F300 ...) is a refusal for good:
+# a broken or unreadable answer, even a 200, leaves the outcome unknown.
 _TRANSIENT_CODES = {"F400"}
 _UNKNOWN_LATER_CODES = {"F100", "F500"}
 _JAVA_DATE = "%a %b %d %H:%M:%S %Y"
@@ -171,7 +173,7 @@ class AgcodClient:
         try:
             return _yen(body["availableFunds"]["amount"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise _malformed("GetAvailableFunds") from exc
+            raise _unreadable("GetAvailableFunds answer") from exc
 
     def signed_request(self, operation: str, body: bytes) -> AWSRequest:
         """The request exactly as it goes on the wire, signed now."""
@@ -228,10 +230,13 @@ class AgcodClient:
                 outcome_unknown=True,
             ) from exc
         except requests.RequestException as exc:
+            # An answer that broke off (ChunkedEncodingError) or could not be
+            # decoded (ContentDecodingError), possibly a 200 for a new card.
+            # Only a parsed Amazon error may end a payout for good.
             raise AgcodError(
-                f"AGCOD request failed ({type(exc).__name__})",
-                permanent=True,
-                outcome_unknown=False,
+                f"broken answer from AGCOD ({type(exc).__name__})",
+                permanent=False,
+                outcome_unknown=True,
             ) from exc
 
 
@@ -240,11 +245,14 @@ def _decode(response: requests.Response) -> dict[str, Any]:
         body = response.json()
     except ValueError:
         body = None
+    answered_ok = 200 <= response.status_code < 300
     if not isinstance(body, dict):
-        raise _http_error(response)
+        raise _unreadable("answer") if answered_ok else _http_error(response)
     status = _status_of(body)
-    if response.status_code == 200 and status == "SUCCESS":
+    if answered_ok and status == "SUCCESS":
         return body
+    if answered_ok and body.get("errorCode") is None:
+        raise _unreadable("answer")
     raise _error_from_body(response.status_code, body, status)
 
 
@@ -264,8 +272,11 @@ def _error_from_body(http_status: int, body: dict[str, Any], status: Any) -> Agc
         return AgcodError(message, **kwargs, permanent=False, outcome_unknown=False)
     if code in _UNKNOWN_LATER_CODES:
         return AgcodError(message, **kwargs, permanent=True, outcome_unknown=True)
-    if code is None and http_status >= 500:
-        return AgcodError(message, **kwargs, permanent=False, outcome_unknown=True)
+    if code is None:
+        # Not an Amazon error code (a gateway's message): only a coded error
+        # may end a payout for good. A 5xx may come after Amazon acted.
+        unknown = http_status >= 500
+        return AgcodError(message, **kwargs, permanent=False, outcome_unknown=unknown)
     return AgcodError(message, **kwargs, permanent=True, outcome_unknown=False)
 
 
@@ -274,17 +285,16 @@ def _http_error(response: requests.Response) -> AgcodError:
     if status == 429 or "Rate exceeded" in response.text:
         # Throttled requests were not processed (also the XML form).
         return AgcodError("Rate exceeded", permanent=False, outcome_unknown=False)
+    # Not Amazon's own error (a proxy's page, say): Amazon may have acted.
     message = f"AGCOD answered HTTP {status} without a JSON body"
-    if status >= 500:
-        return AgcodError(message, permanent=False, outcome_unknown=True)
-    return AgcodError(message, permanent=True, outcome_unknown=False)
+    return AgcodError(message, permanent=False, outcome_unknown=True)
 
 
-def _malformed(operation: str) -> AgcodError:
-    # A 200 we cannot read: Amazon may have acted, so the outcome is unknown.
-    return AgcodError(
-        f"unreadable {operation} answer", permanent=True, outcome_unknown=True
-    )
+def _unreadable(what: str) -> AgcodError:
+    # A 2xx we cannot read: Amazon may have created the card, so the outcome
+    # is unknown; the same request id is sent again, which Amazon answers
+    # with the same card.
+    return AgcodError(f"unreadable AGCOD {what}", permanent=False, outcome_unknown=True)
 
 
 def _gift_card(body: dict[str, Any], requested_yen: int) -> GiftCard:
@@ -292,11 +302,18 @@ def _gift_card(body: dict[str, Any], requested_yen: int) -> GiftCard:
         card_info = body.get("cardInfo") or {}
         amount = (card_info.get("value") or {}).get("amount")
         return GiftCard(
-            claim_code=str(body["gcClaimCode"]),
-            gc_id=str(body["gcId"]),
+            claim_code=_required(body, "gcClaimCode"),
+            gc_id=_required(body, "gcId"),
             expires_at=parse_java_date(body.get("gcExpirationDate")),
             amount=requested_yen if amount is None else _yen(amount),
             status=str(card_info.get("cardStatus") or body.get("status")),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise _malformed("CreateGiftCard") from exc
+        raise _unreadable("CreateGiftCard answer") from exc
+
+
+def _required(body: dict[str, Any], key: str) -> str:
+    value = body[key]
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{key} missing")
+    return value
