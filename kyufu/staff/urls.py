@@ -25,5 +25,10 @@ urlpatterns = [
     ),
     path("applications.csv", views.applications_csv, name="applications_csv"),
     path("payouts/", views.payouts, name="payouts"),
+    path(
+        "payouts/<int:pk>/redeliver/",
+        views.payout_redeliver,
+        name="payout_redeliver",
+    ),
     path("eligible/import/", views.eligible_import, name="eligible_import"),
 ]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -22,14 +23,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from kyufu.audit.models import AuditEvent
 from kyufu.audit.services import record
 from kyufu.eligibility.services import import_eligible_list
 from kyufu.intake.models import Application
 from kyufu.intake.questions import Question, question_type, questions_of
-from kyufu.payouts.models import Payout
+from kyufu.payouts.models import Payout, PayoutStatus
+from kyufu.payouts.services import PayoutRefused, redeliver_gift_code
 from kyufu.tenants.models import StaffMembership, StaffRole
 from kyufu.tenants.services import membership_of, require_role
 
@@ -168,6 +174,7 @@ def application_detail(
         "payout": payout,
         "timeline": _timeline(application, payout),
         "match_note": MATCH_NOTES.get(application.match_note, application.match_note),
+        "can_redeliver": _can_redeliver(membership, payout),
     }
     return render(request, "staff/application_detail.html", context)
 
@@ -204,6 +211,32 @@ def _timeline(
         (event, str(TIMELINE_LABELS.get(event.action, event.action)))
         for event in events
     ]
+
+
+def _can_redeliver(membership: StaffMembership, payout: Payout | None) -> bool:
+    return (
+        payout is not None
+        and payout.status == PayoutStatus.ISSUED
+        and payout.outbound is not None
+        and payout.outbound.status == "failed"
+        and membership.role in (StaffRole.ADMIN, StaffRole.CASE_WORKER)
+    )
+
+
+@require_POST
+@staff_only(StaffRole.ADMIN, StaffRole.CASE_WORKER)
+def payout_redeliver(
+    request: HttpRequest, membership: StaffMembership, pk: int
+) -> HttpResponse:
+    """Send a gift code again after LINE refused it (the resident blocked us)."""
+    payout = get_object_or_404(payouts_of(membership.municipality), pk=pk)
+    try:
+        redeliver_gift_code(payout, actor=request.user)
+    except PayoutRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The gift code will be sent again in LINE."))
+    return redirect("staff:application_detail", payout.application_id)
 
 
 @require_GET

@@ -137,3 +137,30 @@ def test_a_code_on_its_way_or_delivered_is_not_resent(
         redeliver_gift_code(payout, actor=alice)  # delivered
 
     assert len(gift_messages(sandbox, payout)) == 1
+
+
+def test_a_case_worker_resends_from_the_application_page(
+    client: Any,
+    sandbox: Sandbox,
+    refused: Payout,
+    run_tasks: Callable[[], int],
+    alice: Any,
+    bob: Any,
+) -> None:
+    from django.urls import reverse
+
+    detail = reverse("staff:application_detail", args=[refused.application_id])
+    resend = reverse("staff:payout_redeliver", args=[refused.pk])
+    client.force_login(bob)
+    assert "ギフトコードを再送する" not in client.get(detail).content.decode()
+    assert client.post(resend).status_code == 403
+
+    client.force_login(alice)
+    assert "ギフトコードを再送する" in client.get(detail).content.decode()
+    sandbox.line.add_follower(refused.application.line_user.user_id)
+    page = client.post(resend, follow=True).content.decode()
+    run_tasks()
+
+    assert "LINEでもう一度お送りします" in page
+    assert Payout.objects.get(pk=refused.pk).status == "delivered"
+    assert len(gift_messages(sandbox, refused)) == 1
