@@ -2,7 +2,9 @@
 
 Residents type furigana in hiragana, half-width kana or katakana, with or
 without a full-width space, and dates in the Western calendar or with an
-era. Matching needs one canonical form; this module is that form.
+era. Matching needs one canonical form; this module is that form. Pasted text
+also carries invisible characters (control codes, zero-width spaces,
+direction overrides); none of them belongs in a name.
 """
 
 import re
@@ -16,6 +18,32 @@ _LONG_VOWEL_VARIANTS = "-‐‑‒–—―−ｰ－~〜～"
 _LONG_VOWEL_TABLE = str.maketrans(dict.fromkeys(_LONG_VOWEL_VARIANTS, "ー"))
 _SPACES = re.compile(r"[\s\u3000]+")
 _KATAKANA_NAME = re.compile(r"^[ァ-ヺー・ 　]+$")
+# A reading needs at least one sound: ・, ー and spaces alone are not a name.
+_KATAKANA_LETTER = re.compile(r"[ァ-ヺ]")
+# Unicode "control" and "format" categories: NUL, BEL, U+200B, U+202E, ...
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf"})
+
+
+def _is_invisible(char: str) -> bool:
+    # Tabs, newlines and the like are whitespace, which normalise_spaces turns
+    # into one space; removing them would join the words they separate.
+    return unicodedata.category(char) in _INVISIBLE_CATEGORIES and not char.isspace()
+
+
+def first_invisible(text: str) -> str | None:
+    """The first control or format character in the text other than spaces."""
+    # isprintable() is False for every such character, and for spaces other
+    # than " ": skip the common case, full-width spaces included, quickly.
+    if text.isprintable() or text.replace("\u3000", " ").isprintable():
+        return None
+    return next((c for c in text if _is_invisible(c)), None)
+
+
+def strip_invisible(text: str) -> str:
+    """The text without control and format characters; whitespace is kept."""
+    if first_invisible(text) is None:
+        return text
+    return "".join(c for c in text if not _is_invisible(c))
 
 
 def normalise_spaces(text: str) -> str:
@@ -27,15 +55,17 @@ def to_katakana(text: str) -> str:
     """Hiragana, half-width kana and odd widths to full-width katakana.
 
     NFKC turns half-width kana (with their separate dakuten) into full-width
-    ones; hira2kata then lifts hiragana. Spaces are kept but normalised.
+    ones; hira2kata then lifts hiragana. Spaces are kept but normalised,
+    invisible characters dropped.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", strip_invisible(text))
     text = jaconv.hira2kata(text).translate(_LONG_VOWEL_TABLE)
     return normalise_spaces(text)
 
 
 def is_katakana_name(text: str) -> bool:
-    return bool(text) and bool(_KATAKANA_NAME.match(text))
+    """Full-width katakana (with ー, ・ and spaces) holding at least one sound."""
+    return bool(_KATAKANA_NAME.match(text)) and bool(_KATAKANA_LETTER.search(text))
 
 
 def furigana_key(text: str) -> str:
@@ -44,8 +74,9 @@ def furigana_key(text: str) -> str:
 
 
 def normalise_name(text: str) -> str:
-    """A kanji name as stored: NFKC widths, single half-width space."""
-    return normalise_spaces(unicodedata.normalize("NFKC", text))
+    """A kanji name as stored: NFKC widths, single half-width space, no
+    invisible characters."""
+    return normalise_spaces(unicodedata.normalize("NFKC", strip_invisible(text)))
 
 
 # Japanese eras by their first day. A date before an era's first day

@@ -3,7 +3,8 @@
 The file comes from Excel or the registry system: UTF-8 with or without a
 BOM, or cp932 (Shift_JIS). Every row is checked and either yielded as a
 clean EligibleRow or as LineErrors carrying the physical line number staff
-see in Excel (the header is line 1).
+see in Excel (the header is line 1). A quote left open swallows the rest of
+the file; it is reported on the line it opens, and reading stops there.
 """
 
 import codecs
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kyufu.core.japanese import (
     DateParseError,
+    first_invisible,
     furigana_key,
     is_katakana_name,
     normalise_name,
@@ -94,16 +96,43 @@ def _decode_as(data: bytes, encoding: str) -> str:
 def read_rows(text: str) -> Iterator[EligibleRow | LineError]:
     """Each data row of the CSV text: a clean row, or its errors."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    parser = RowParser(_header(reader))
+    last_line = reader.line_num
+    try:
+        for cells in reader:
+            line, last_line = last_line + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines and Excel's empty ",,,," rows
+            yield from parser.parse(line, cells)
+    except csv.Error:
+        # The reader gave up inside a record that began on the next line.
+        yield LineError(last_line + 1, _unreadable_message(last_line + 1))
+
+
+def _header(reader: Iterator[list[str]]) -> list[str]:
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        raise UnreadableFile([LineError(1, _unreadable_message(1))]) from None
     if header is None:
         raise UnreadableFile([LineError(1, _("Line 1: the file is empty."))])
-    parser = RowParser(header)
-    last_line = reader.line_num
-    for cells in reader:
-        line, last_line = last_line + 1, reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines and Excel's empty ",,,," rows
-        yield from parser.parse(line, cells)
+    return header
+
+
+def _invisible_message() -> str:
+    return _(
+        "Line %(line)d: %(column)s contains an invisible or control character "
+        "(%(code)s); delete it and save the file again."
+    )
+
+
+def _unreadable_message(line: int) -> str:
+    # In the reader's lenient mode only a cell over the field size limit
+    # fails, which is what an unclosed quote makes of the rest of the file.
+    return _(
+        'Line %(line)d: a quotation mark (") is not closed, or a cell is too '
+        "long; the file cannot be read from this line on."
+    ) % {"line": line}
 
 
 class RowParser:
@@ -120,6 +149,11 @@ class RowParser:
             yield LineError(line, _column_count_message(line, cells, self.labels))
             return
         values = {field: cells[i].strip() for field, i in self.index.items()}
+        invisible = self._invisible(line, values)
+        if invisible:
+            # The other checks would quote the cell, character and all.
+            yield from (LineError(line, message) for message in invisible)
+            return
         problems: list[str] = []
         self._check_filled(line, values, problems)
         code = self._resident_code(line, values["resident_code"], problems)
@@ -137,6 +171,17 @@ class RowParser:
             birth_date=born,
             address=normalise_spaces(values.get("address", "")),
         )
+
+    def _invisible(self, line: int, values: dict[str, str]) -> list[str]:
+        """Control and invisible characters: NUL, BEL, U+200B, U+202E, ..."""
+        if first_invisible("".join(values.values())) is None:
+            return []  # one check for the whole row: nearly every row
+        found = {field: first_invisible(value) for field, value in values.items()}
+        return [
+            self._say(_invisible_message(), line, field, code=f"U+{ord(char):04X}")
+            for field, char in found.items()
+            if char is not None
+        ]
 
     def _check_filled(self, line: int, values: dict[str, str], out: list[str]) -> None:
         for field in REQUIRED:

@@ -23,6 +23,7 @@ from kyufu.core.japanese import (
     normalise_name,
     normalise_spaces,
     parse_japanese_date,
+    strip_invisible,
     to_katakana,
 )
 from kyufu.line.inputs import ChatInput
@@ -112,8 +113,13 @@ def answer_data(context: AskContext, question: Question, **extra: str) -> str:
 
 
 def typed_text(chat_input: ChatInput) -> str:
-    """The text the resident typed, or InvalidAnswer when they tapped something."""
-    text = normalise_spaces(chat_input.text) if chat_input.kind == "text" else ""
+    """The text the resident typed, or InvalidAnswer when they tapped something.
+
+    Invisible characters (control codes, zero-width spaces, direction
+    overrides) are dropped first: text made only of them counts as empty.
+    """
+    text = chat_input.text if chat_input.kind == "text" else ""
+    text = normalise_spaces(strip_invisible(text))
     if not text:
         raise InvalidAnswer(_("Please type your answer in the message box."))
     return text
@@ -121,7 +127,7 @@ def typed_text(chat_input: ChatInput) -> str:
 
 def folded(text: str) -> str:
     """Text as compared with button labels: NFKC widths, single spaces."""
-    return normalise_spaces(unicodedata.normalize("NFKC", text))
+    return normalise_spaces(unicodedata.normalize("NFKC", strip_invisible(text)))
 
 
 class QuestionType:

@@ -2,12 +2,17 @@
 
 Only the fields the service keys on are validated; the rest of each event is
 kept as LINE sent it, so new event types and fields are stored, not refused.
+The one change: characters no database can store (NUL, and UTF-16 halves
+that JSON escapes allow on their own) are dropped or replaced, so one odd
+message cannot fail the whole batch with everyone else's events in it.
 """
 
 import base64
 import hashlib
 import hmac
 import json
+import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +21,10 @@ from typing import Any
 DUMMY_REPLY_TOKENS = frozenset({"0" * 32, "f" * 32})
 MAX_EVENT_ID_LENGTH = 64
 MAX_USER_ID_LENGTH = 33
+# Well inside datetime's range, so converting to local time cannot overflow.
+MAX_TIMESTAMP_MS = int(datetime(9000, 1, 1, tzinfo=UTC).timestamp()) * 1000
+# NUL (PostgreSQL text and jsonb refuse it) and lone surrogates (not UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class WebhookParseError(ValueError):
@@ -46,7 +55,7 @@ def is_real_reply_token(token: object) -> bool:
 
 def parse_events(body: bytes) -> list[IncomingEvent]:
     """Return the body's events, leaving out the console's dummy verify events."""
-    document = _load_json(body)
+    document = _storable(_load_json(body))
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise WebhookParseError("expected an object with an events list")
     return [
@@ -61,9 +70,49 @@ def _load_json(body: bytes) -> Any:
         raise WebhookParseError(f"{name} is not JSON")
 
     try:
-        return json.loads(body, parse_constant=reject_constant)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return json.loads(
+            body, parse_constant=reject_constant, parse_float=_finite_or_text
+        )
+    # ValueError: also an integer beyond Python's digit limit; RecursionError:
+    # nesting deeper than the parser goes.
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise WebhookParseError("body is not JSON") from exc
+
+
+def _finite_or_text(literal: str) -> float | str:
+    # 1e999 reads as infinity, which JSON cannot store: keep what was sent.
+    number = float(literal)
+    return number if math.isfinite(number) else literal
+
+
+def _storable(value: Any) -> Any:
+    """The JSON value with every string, keys too, safe to store."""
+    try:
+        return _storable_value(value)
+    except RecursionError as exc:
+        raise WebhookParseError("body is nested too deeply") from exc
+
+
+def _storable_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return _storable_str(value)
+    if isinstance(value, list):
+        return [_storable_value(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            _storable_str(key): _storable_value(item) for key, item in value.items()
+        }
+    return value
+
+
+def _storable_str(text: str) -> str:
+    if text.isascii() and "\x00" not in text:
+        return text
+    return _UNSTORABLE.sub(_replacement, text)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return "" if match[0] == "\x00" else "\ufffd"
 
 
 def _is_dummy_verify_event(raw: Any) -> bool:
@@ -92,8 +141,10 @@ def _required_str(raw: dict[str, Any], key: str, max_length: int) -> str:
 
 def _timestamp(value: Any) -> datetime:
     # bool is an int in Python; LINE sends milliseconds since the epoch.
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or isinstance(value, bool):
         raise WebhookParseError("timestamp missing or invalid")
+    if not 0 <= value <= MAX_TIMESTAMP_MS:
+        raise WebhookParseError("timestamp out of range")
     return datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
