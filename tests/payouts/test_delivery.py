@@ -57,7 +57,9 @@ def test_every_step_of_the_payout_is_audited(
 
     run_tasks()
 
-    events = AuditEvent.objects.filter(object_id=str(payout.pk)).order_by("id")
+    events = AuditEvent.objects.filter(
+        object_type="payouts.Payout", object_id=str(payout.pk)
+    ).order_by("id")
     assert [(e.action, e.actor_label) for e in events] == [
         ("payout.created", "alice"),
         ("payout.issued", "system"),
