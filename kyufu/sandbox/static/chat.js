@@ -772,8 +772,8 @@
     if (!userId || !loadResidents().some((r) => r.userId === userId)) {
       userId = addResident(randomUserId(), params.get("name")).userId;
     }
-    loadConfig();
-    selectResident(userId);
+    // The account name must be known before old bubbles draw their avatar.
+    loadConfig().finally(() => selectResident(userId));
   }
 
   start();
