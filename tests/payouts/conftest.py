@@ -62,3 +62,19 @@ def sandbox(settings: Any) -> Iterator[Sandbox]:
 @pytest.fixture(autouse=True)
 def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "RETRY_BACKOFF_SECONDS", 0.0)
+
+
+@pytest.fixture
+def payout(
+    sandbox: Sandbox, eligible_people: list[Any], make_application: Callable[..., Any]
+) -> Any:
+    """A reserved payout for 山田 花子, who follows the account."""
+    application = make_application(eligible_people[0])
+    sandbox.line.add_follower(application.line_user.user_id)
+    return services.create_payout(application)
+
+
+def gift_messages(sandbox: Sandbox, payout: Any) -> list[dict[str, Any]]:
+    """The Flex gift-code cards LINE received for the payout's resident."""
+    user_id = payout.application.line_user.user_id
+    return [m for m in sandbox.line.messages_for(user_id) if m["type"] == "flex"]

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from kyufu.core.tasks import schedule_sweep, sweep_stale_work
@@ -18,20 +17,7 @@ from kyufu.payouts import services
 from kyufu.payouts.models import Payout
 from kyufu.payouts.providers.amazon.client import AgcodClient
 from kyufu.sandbox.server import Sandbox
-
-
-@pytest.fixture
-def payout(
-    sandbox: Sandbox, eligible_people: list[Any], make_application: Callable[..., Any]
-) -> Payout:
-    application = make_application(eligible_people[0])
-    sandbox.line.add_follower(application.line_user.user_id)
-    return services.create_payout(application)
-
-
-def gift_messages(sandbox: Sandbox, payout: Payout) -> list[dict[str, Any]]:
-    user_id = payout.application.line_user.user_id
-    return [m for m in sandbox.line.messages_for(user_id) if m["type"] == "flex"]
+from tests.payouts.conftest import gift_messages
 
 
 def five_minutes_pass(model: Any, pk: int, field: str) -> None:

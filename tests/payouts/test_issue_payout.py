@@ -1,6 +1,5 @@
 """Issuing a payout through AGCOD once, settling unknown outcomes, failing cleanly."""
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -12,20 +11,11 @@ from django_tasks_db.models import DBTaskResult
 from kyufu.audit.models import AuditEvent
 from kyufu.payouts import services
 from kyufu.payouts.models import Payout
-from kyufu.payouts.services import budget_summary, create_payout, issue_payout
+from kyufu.payouts.services import budget_summary, issue_payout
 from kyufu.sandbox.server import Sandbox
 
 ISSUE_TASK = "kyufu.payouts.tasks.issue_payout"
 DELIVER_TASK = "kyufu.payouts.tasks.deliver_gift_code"
-
-
-@pytest.fixture
-def payout(
-    sandbox: Sandbox, eligible_people: list[Any], make_application: Callable[..., Any]
-) -> Any:
-    application = make_application(eligible_people[0])
-    sandbox.line.add_follower(application.line_user.user_id)
-    return create_payout(application)
 
 
 def raw_claim_code(payout_id: int) -> str | None:

@@ -8,7 +8,6 @@ time nor write it back, and no late refusal may undo B's work.
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -19,20 +18,7 @@ from kyufu.payouts import services
 from kyufu.payouts.models import Payout
 from kyufu.payouts.providers import ProviderError, provider_for
 from kyufu.sandbox.server import Sandbox
-
-
-@pytest.fixture
-def payout(
-    sandbox: Sandbox, eligible_people: list[Any], make_application: Callable[..., Any]
-) -> Payout:
-    application = make_application(eligible_people[0])
-    sandbox.line.add_follower(application.line_user.user_id)
-    return services.create_payout(application)
-
-
-def gift_messages(sandbox: Sandbox, payout: Payout) -> list[dict[str, Any]]:
-    user_id = payout.application.line_user.user_id
-    return [m for m in sandbox.line.messages_for(user_id) if m["type"] == "flex"]
+from tests.payouts.conftest import gift_messages
 
 
 def settled_behind_a_slow_worker(

@@ -23,6 +23,7 @@ from kyufu.payouts.services import (
     redeliver_gift_code,
 )
 from kyufu.sandbox.server import Sandbox
+from tests.payouts.conftest import gift_messages
 
 
 @pytest.fixture
@@ -38,13 +39,10 @@ def refused(
     return Payout.objects.get(pk=payout.pk)
 
 
-def gift_messages(sandbox: Sandbox, payout: Payout) -> list[dict[str, Any]]:
-    user_id = payout.application.line_user.user_id
-    return [m for m in sandbox.line.messages_for(user_id) if m["type"] == "flex"]
-
-
 def actions(payout: Payout) -> list[tuple[str, str]]:
-    events = AuditEvent.objects.filter(object_id=str(payout.pk)).order_by("id")
+    events = AuditEvent.objects.filter(
+        object_type="payouts.Payout", object_id=str(payout.pk)
+    ).order_by("id")
     return [(e.action, e.actor_label) for e in events]
 
 
