@@ -243,28 +243,14 @@ class MessagingApiFake:
         return json_response(200, {})
 
     def _broadcast(self, request: Request, request_id: str) -> Response:
-        body = _json_body(request)
         with self.state.lock:
-            self._refuse_accepted(request.header("X-Line-Retry-Key"))
-            details = validate_messages(body.get("messages"))
-            if details:
-                raise invalid_body(details)
-            followers = sorted(self.state.followers)
-            self._deliver(request, request_id, "broadcast", followers, body["messages"])
+            self._deliver_to_followers(request, request_id, "broadcast")
         return json_response(200, {})
 
     def _narrowcast(self, request: Request, request_id: str) -> Response:
-        body = _json_body(request)
         with self.state.lock:
-            self._refuse_accepted(request.header("X-Line-Retry-Key"))
-            details = validate_messages(body.get("messages"))
-            if details:
-                raise invalid_body(details)
             # The fake ignores recipient and filter: every follower matches.
-            followers = sorted(self.state.followers)
-            self._deliver(
-                request, request_id, "narrowcast", followers, body["messages"]
-            )
+            followers = self._deliver_to_followers(request, request_id, "narrowcast")
             now = datetime.now(UTC).isoformat(timespec="milliseconds")
             self.state.narrowcasts[request_id] = {
                 "phase": "succeeded",
@@ -275,6 +261,19 @@ class MessagingApiFake:
                 "completedTime": now,
             }
         return json_response(202, {})
+
+    def _deliver_to_followers(
+        self, request: Request, request_id: str, endpoint: str
+    ) -> list[str]:
+        """Validate and deliver to every follower; call holding the state lock."""
+        body = _json_body(request)
+        self._refuse_accepted(request.header("X-Line-Retry-Key"))
+        details = validate_messages(body.get("messages"))
+        if details:
+            raise invalid_body(details)
+        followers = sorted(self.state.followers)
+        self._deliver(request, request_id, endpoint, followers, body["messages"])
+        return followers
 
     def _deliver(
         self,
